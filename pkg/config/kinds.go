@@ -1,10 +1,10 @@
 package config
 
 import (
-	networking "istio.io/api/networking/v1alpha3"
-	security "istio.io/api/security/v1beta1"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	networking "istio.io/api/networking/v1alpha3"
+	security "istio.io/api/security/v1beta1"
 )
 
 // API groups Sail serves.

@@ -243,7 +243,7 @@ func (c *Config) Validate() error {
 	checkPort("defaultConfig.proxyAdminPort", c.DefaultConfig.ProxyAdminPort, false)
 	checkPort("defaultConfig.statusPort", c.DefaultConfig.StatusPort, false)
 	for field, d := range map[string]Duration{"connectTimeout": c.ConnectTimeout,
-		"defaultConfig.drainDuration": c.DefaultConfig.DrainDuration,
+		"defaultConfig.drainDuration":          c.DefaultConfig.DrainDuration,
 		"defaultConfig.parentShutdownDuration": c.DefaultConfig.ParentShutdownDuration} {
 		if d.Duration <= 0 {
 			bad(field, "must be a positive duration")

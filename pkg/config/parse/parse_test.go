@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	networking "istio.io/api/networking/v1alpha3"
 	"google.golang.org/protobuf/proto"
+	networking "istio.io/api/networking/v1alpha3"
 
 	"github.com/sailmesh/sail/pkg/config"
 )
