@@ -1,10 +1,15 @@
 package config
 
 import (
+	"fmt"
+
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	networking "istio.io/api/networking/v1alpha3"
 	security "istio.io/api/security/v1beta1"
+
+	clientpb "github.com/sailmesh/sail/api/mixer/v1/config/client"
+	policypb "github.com/sailmesh/sail/api/policy/v1beta1"
 )
 
 // API groups Sail serves.
@@ -46,4 +51,35 @@ func IstioKinds() []Kind {
 		sec("RequestAuthentication", "requestauthentications", &security.RequestAuthentication{}, "ra"),
 		sec("AuthorizationPolicy", "authorizationpolicies", &security.AuthorizationPolicy{}, "ap"),
 	}
+}
+
+// PolicyKinds returns the config.istio.io/v1alpha2 kinds Mixer reads (rule,
+// handler, instance, attributemanifest, with Istio 1.1's lower-case names)
+// and the QuotaSpec kinds that tell sidecars which requests charge which
+// quota (read by Pilot to configure the sidecars' Mixer filter).
+func PolicyKinds() []Kind {
+	pol := func(kind, plural string, spec proto.Message, consumers ...Component) Kind {
+		return Kind{Group: PolicyGroup, Kind: kind, Plural: plural, Versions: policyVersions,
+			Spec: typeOf(spec), Consumers: append(consumers, Galley),
+			Categories: []string{"istio-io", "policy-istio-io"}}
+	}
+	return []Kind{
+		pol("rule", "rules", &policypb.Rule{}, Mixer),
+		pol("handler", "handlers", &policypb.Handler{}, Mixer),
+		pol("instance", "instances", &policypb.Instance{}, Mixer),
+		pol("attributemanifest", "attributemanifests", &policypb.AttributeManifest{}, Mixer),
+		pol("QuotaSpec", "quotaspecs", &clientpb.QuotaSpec{}, Pilot, Mixer),
+		pol("QuotaSpecBinding", "quotaspecbindings", &clientpb.QuotaSpecBinding{}, Pilot, Mixer),
+	}
+}
+
+// BuiltinRegistry returns a new registry of every kind Sail serves.
+func BuiltinRegistry() *Registry {
+	r, err := NewRegistry(append(IstioKinds(), PolicyKinds()...)...)
+	if err != nil {
+		// The built-in kinds are fixed at compile time; kinds_test.go
+		// proves they form a valid registry.
+		panic(fmt.Sprintf("built-in kinds: %v", err))
+	}
+	return r
 }

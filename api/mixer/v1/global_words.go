@@ -1,0 +1,211 @@
+package mixerpb
+
+// GlobalWordList returns the global word list: the dictionary that proxies
+// and Mixer share for compressing attributes (see CompressedAttributes).
+// Word i of the list is encoded as index i; words that are not in the list
+// travel in each message's own dictionary instead.
+//
+// The list is versioned by its length, which clients send as
+// global_word_count. Because a client and a server built at different times
+// must still agree on every index both of them know, the only change ever
+// allowed is appending new words at the end. Never remove, reorder or edit a
+// word, and never insert one in the middle: that would silently change the
+// meaning of every later index on the wire.
+//
+// Each call returns a new slice that the caller may keep or modify.
+func GlobalWordList() []string {
+	return []string{
+		// Attribute names: the source workload.
+		"source.uid",
+		"source.ip",
+		"source.port",
+		"source.principal",
+		"source.namespace",
+		"source.labels",
+		"source.name",
+		"source.owner",
+		"source.serviceAccount",
+		"source.workload.uid",
+		"source.workload.name",
+		"source.workload.namespace",
+
+		// Attribute names: the destination workload and service.
+		"destination.uid",
+		"destination.ip",
+		"destination.port",
+		"destination.principal",
+		"destination.namespace",
+		"destination.labels",
+		"destination.name",
+		"destination.owner",
+		"destination.serviceAccount",
+		"destination.workload.uid",
+		"destination.workload.name",
+		"destination.workload.namespace",
+		"destination.service.host",
+		"destination.service.name",
+		"destination.service.namespace",
+		"destination.service.uid",
+
+		// Attribute names: the request.
+		"request.headers",
+		"request.id",
+		"request.path",
+		"request.url_path",
+		"request.query_params",
+		"request.host",
+		"request.method",
+		"request.scheme",
+		"request.referer",
+		"request.useragent",
+		"request.time",
+		"request.size",
+		"request.total_size",
+		"request.auth.principal",
+		"request.auth.audiences",
+		"request.auth.presenter",
+		"request.auth.claims",
+		"request.api_key",
+
+		// Attribute names: the response.
+		"response.code",
+		"response.duration",
+		"response.headers",
+		"response.size",
+		"response.total_size",
+		"response.time",
+		"response.grpc_status",
+		"response.grpc_message",
+
+		// Attribute names: the connection.
+		"connection.id",
+		"connection.event",
+		"connection.mtls",
+		"connection.requested_server_name",
+		"connection.duration",
+		"connection.received.bytes",
+		"connection.received.bytes_total",
+		"connection.sent.bytes",
+		"connection.sent.bytes_total",
+
+		// Attribute names: the reporting proxy and the outcome of Mixer
+		// calls.
+		"context.protocol",
+		"context.reporter.kind",
+		"context.reporter.uid",
+		"context.proxy_error_code",
+		"context.time",
+		"origin.ip",
+		"check.error_code",
+		"check.error_message",
+		"check.cache_hit",
+		"quota.cache_hit",
+
+		// Values of context.protocol, context.reporter.kind and
+		// connection.event.
+		"http",
+		"https",
+		"grpc",
+		"tcp",
+		"inbound",
+		"outbound",
+		"open",
+		"continue",
+		"close",
+
+		// Request pseudo-headers and headers (keys of request.headers and
+		// response.headers).
+		":authority",
+		":path",
+		":method",
+		":scheme",
+		":status",
+		"host",
+		"accept",
+		"accept-encoding",
+		"accept-language",
+		"authorization",
+		"cache-control",
+		"connection",
+		"content-encoding",
+		"content-length",
+		"content-type",
+		"cookie",
+		"origin",
+		"referer",
+		"user-agent",
+		"te",
+		"upgrade",
+		"x-forwarded-for",
+		"x-forwarded-host",
+		"x-forwarded-proto",
+		"x-request-id",
+		"x-b3-traceid",
+		"x-b3-spanid",
+		"x-b3-parentspanid",
+		"x-b3-sampled",
+		"x-b3-flags",
+		"x-ot-span-context",
+		"x-envoy-expected-rq-timeout-ms",
+		"x-envoy-upstream-service-time",
+		"grpc-timeout",
+		"grpc-status",
+		"grpc-message",
+		"date",
+		"server",
+		"etag",
+		"expires",
+		"last-modified",
+		"location",
+		"set-cookie",
+		"vary",
+		"via",
+
+		// Common header values.
+		"GET",
+		"POST",
+		"PUT",
+		"DELETE",
+		"HEAD",
+		"OPTIONS",
+		"PATCH",
+		"CONNECT",
+		"/",
+		"*/*",
+		"application/json",
+		"application/grpc",
+		"application/x-www-form-urlencoded",
+		"text/html",
+		"text/html; charset=utf-8",
+		"text/plain",
+		"text/plain; charset=utf-8",
+		"gzip",
+		"deflate",
+		"gzip, deflate",
+		"br",
+		"identity",
+		"trailers",
+		"keep-alive",
+		"no-cache",
+		"envoy",
+		"istio-envoy",
+		"kubernetes",
+
+		// Common values of :status (and of response.code as text).
+		"200",
+		"201",
+		"204",
+		"301",
+		"302",
+		"304",
+		"400",
+		"401",
+		"403",
+		"404",
+		"429",
+		"500",
+		"502",
+		"503",
+		"504",
+	}
+}
