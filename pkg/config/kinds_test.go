@@ -76,3 +76,29 @@ func TestErrorFormat(t *testing.T) {
 		t.Error("empty list must be a nil error")
 	}
 }
+
+func TestOriginLineOf(t *testing.T) {
+	o := NewOrigin("f.yaml", 3, map[string]int{
+		"spec": 5, "spec.http": 6, "spec.http[0]": 7, "spec.http[0].route": 8,
+		`metadata.labels["a.b/c[1]"]`: 4,
+	})
+	tests := map[string]int{
+		"spec.http[0].route":           8,
+		"spec.http[0].route[2].weight": 8, // not written: nearest ancestor
+		"spec.http[1]":                 6,
+		"spec.tcp":                     5,
+		"status":                       3,
+		`metadata.labels["a.b/c[1]"]`:  4,
+		`metadata.labels["x"]`:         3,
+		"":                             3,
+	}
+	for field, want := range tests {
+		if got := o.LineOf(field); got != want {
+			t.Errorf("LineOf(%q) = %d, want %d", field, got, want)
+		}
+	}
+	var none *Origin
+	if none.LineOf("spec") != 0 {
+		t.Error("nil origin must know no lines")
+	}
+}

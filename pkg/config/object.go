@@ -32,6 +32,9 @@ type Meta struct {
 type Object struct {
 	Meta
 	Spec proto.Message
+	// Origin is where the object was read from; nil when unknown (e.g. an
+	// object from the Kubernetes API). It does not take part in equality.
+	Origin *Origin
 }
 
 // Key identifies an object independently of its version.

@@ -76,148 +76,74 @@ type checker struct {
 	defaultNS string
 }
 
-// fileState tracks one input while its objects are checked.
-type fileState struct {
-	src     source
-	regions []region
-	entries []*Entry // parallel to regions, nil until something is known
-	extra   []*Entry // problems outside any region
+// fileEntries collects one input's entries.
+type fileEntries struct {
+	entries []*Entry
+	failed  map[string]*Entry // objects that failed to parse, by key
+}
+
+func (f *fileEntries) add(e *Entry) *Entry {
+	f.entries = append(f.entries, e)
+	return e
+}
+
+// parseError files a parse error under its object's entry, or as an entry
+// of its own when the parser could not tell which object it is.
+func (f *fileEntries) parseError(file string, e *config.Error) {
+	if e.Object == "" {
+		f.add(&Entry{File: file, Line: e.Line, Errors: config.ErrorList{e}})
+		return
+	}
+	en, ok := f.failed[e.Object]
+	if !ok {
+		en = f.add(&Entry{File: file, Line: e.Line, Object: e.Object})
+		f.failed[e.Object] = en
+	}
+	en.Line = min(en.Line, e.Line)
+	en.Errors = append(en.Errors, e)
 }
 
 func (c *checker) check(srcs []source) Report {
-	var files []*fileState
+	var files []*fileEntries
 	var objs []*config.Object
-	type origin struct {
-		file   *fileState
-		region int
-	}
-	var origins []origin
+	var objEntries []*Entry // parallel to objs
 
 	for _, src := range srcs {
-		f := &fileState{src: src}
+		f := &fileEntries{failed: map[string]*Entry{}}
 		files = append(files, f)
 		if src.err != nil {
-			f.extra = append(f.extra, &Entry{File: src.name, Errors: config.ErrorList{{File: src.name, Message: src.err.Error()}}})
+			f.add(&Entry{File: src.name, Errors: config.ErrorList{{File: src.name, Message: src.err.Error()}}})
 			continue
 		}
-		f.regions = locate(src.data, c.defaultNS)
-		f.entries = make([]*Entry, len(f.regions))
 		parsed, perrs := c.parser.Parse(src.name, src.data)
-
-		// Regions with a parse error produced no object.
-		failed := make([]bool, len(f.regions))
 		for _, e := range perrs {
-			i := f.regionAt(e.Line)
-			if i < 0 {
-				f.extra = append(f.extra, &Entry{File: src.name, Line: e.Line, Object: e.Object, Errors: config.ErrorList{e}})
-				continue
-			}
-			failed[i] = true
-			if e.Object == "" {
-				// The parser could not resolve the object's kind; name it
-				// as the document does.
-				e.Object = f.regions[i].key
-			}
-			en := f.entry(i)
-			if en.Object == "" {
-				en.Object = e.Object
-			}
-			en.Errors = append(en.Errors, e)
+			f.parseError(src.name, e)
 		}
 		if len(parsed) == 0 && len(perrs) == 0 {
-			f.extra = append(f.extra, &Entry{File: src.name, Errors: config.ErrorList{{File: src.name,
+			f.add(&Entry{File: src.name, Errors: config.ErrorList{{File: src.name,
 				Message: "no configuration objects found (expected YAML or JSON objects with apiVersion, kind, metadata and spec)"}}})
 		}
-
-		claimed := slices.Clone(failed)
 		for _, o := range parsed {
-			key := o.Key().String()
-			i := f.claim(claimed, key)
+			en := f.add(&Entry{File: src.name, Line: o.Origin.LineOf(""), Object: o.Key().String()})
+			en.Errors = append(en.Errors, c.validator.Object(o).Locate(o)...)
 			objs = append(objs, o)
-			origins = append(origins, origin{f, i})
-			en := &Entry{File: src.name, Object: key}
-			if i >= 0 {
-				en = f.entry(i)
-				en.Object = key
-			} else {
-				f.extra = append(f.extra, en)
-			}
-			for _, e := range c.validator.Object(o) {
-				e.File, e.Line = src.name, lineIn(f, i, e.Field)
-				en.Errors = append(en.Errors, e)
-			}
+			objEntries = append(objEntries, en)
 		}
 	}
 
 	for j, errs := range c.validator.SetByObject(objs) {
-		or := origins[j]
-		for _, e := range errs {
-			e.File, e.Line = or.file.src.name, lineIn(or.file, or.region, e.Field)
-			if or.region >= 0 {
-				en := or.file.entry(or.region)
-				en.Errors = append(en.Errors, e)
-			} else {
-				or.file.extra = append(or.file.extra, &Entry{File: e.File, Object: e.Object, Errors: config.ErrorList{e}})
-			}
-		}
+		objEntries[j].Errors = append(objEntries[j].Errors, errs.Locate(objs[j])...)
 	}
 
 	var r Report
 	for _, f := range files {
-		for _, e := range f.extra {
-			r.Entries = append(r.Entries, *e)
-		}
+		// Entries in the order they appear in the file; file-level
+		// problems (line 0) first.
+		slices.SortStableFunc(f.entries, func(a, b *Entry) int { return cmp.Compare(a.Line, b.Line) })
 		for _, e := range f.entries {
-			if e == nil {
-				continue
-			}
 			slices.SortStableFunc(e.Errors, func(a, b *config.Error) int { return cmp.Compare(a.Line, b.Line) })
 			r.Entries = append(r.Entries, *e)
 		}
 	}
 	return r
-}
-
-// lineIn is the line of field in region i of f, 0 when the object's region is
-// unknown.
-func lineIn(f *fileState, i int, field string) int {
-	if i < 0 {
-		return 0
-	}
-	return f.regions[i].lineOf(field)
-}
-
-// regionAt returns the region holding a line, or -1.
-func (f *fileState) regionAt(line int) int {
-	if line <= 0 {
-		return -1
-	}
-	for i, r := range f.regions {
-		if r.start <= line && line <= r.end {
-			return i
-		}
-	}
-	// A YAML error can be reported on the line after the last one.
-	if n := len(f.regions); n > 0 && line == f.regions[n-1].end+1 {
-		return n - 1
-	}
-	return -1
-}
-
-// claim finds the first unclaimed region that holds key.
-func (f *fileState) claim(claimed []bool, key string) int {
-	for i, r := range f.regions {
-		if !claimed[i] && r.key == key {
-			claimed[i] = true
-			return i
-		}
-	}
-	return -1
-}
-
-func (f *fileState) entry(i int) *Entry {
-	if f.entries[i] == nil {
-		f.entries[i] = &Entry{File: f.src.name, Line: f.regions[i].start}
-	}
-	return f.entries[i]
 }

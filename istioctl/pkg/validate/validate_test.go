@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sailmesh/sail/pkg/config"
+	"github.com/sailmesh/sail/pkg/config/parse"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -203,12 +206,12 @@ spec:
   portLevelMtls:
     8080: {mode: STRICT}
 `
-	regions := locate([]byte(doc), "default")
-	if len(regions) != 2 || regions[0].key != "VirtualService/default/a" || regions[1].key != "PeerAuthentication/ns/b" {
-		t.Fatalf("regions: %+v", regions)
+	objs, errs := parse.New(config.BuiltinRegistry(), parse.Options{}).Parse("f.yaml", []byte(doc))
+	if len(errs) > 0 || len(objs) != 2 || objs[0].Key().String() != "VirtualService/default/a" || objs[1].Key().String() != "PeerAuthentication/ns/b" {
+		t.Fatalf("objects %v, errors %v", objs, errs)
 	}
-	if regions[0].start != 5 || regions[0].end != 19 || regions[1].start != 21 {
-		t.Errorf("region lines: %d-%d, %d", regions[0].start, regions[0].end, regions[1].start)
+	if objs[0].Origin.Line != 5 || objs[1].Origin.Line != 21 {
+		t.Errorf("object lines: %d, %d", objs[0].Origin.Line, objs[1].Origin.Line)
 	}
 	for field, want := range map[string]int{
 		"spec.http[0].route[0].weight":              17,
@@ -219,11 +222,11 @@ spec:
 		"spec.http[3]":                              13,
 		"":                                          5,
 	} {
-		if got := regions[0].lineOf(field); got != want {
-			t.Errorf("lineOf(%q) = %d, want %d", field, got, want)
+		if got := objs[0].Origin.LineOf(field); got != want {
+			t.Errorf("LineOf(%q) = %d, want %d", field, got, want)
 		}
 	}
-	if got := regions[1].lineOf("spec.portLevelMtls[8080]"); got != 26 {
+	if got := objs[1].Origin.LineOf("spec.portLevelMtls[8080]"); got != 26 {
 		t.Errorf("map key line = %d, want 26", got)
 	}
 }

@@ -95,7 +95,7 @@ func (p *Parser) Parse(file string, data []byte) ([]*config.Object, config.Error
 		if tree == nil {
 			continue // an empty document, e.g. only comments
 		}
-		docObjs, docErrs := p.decode(tree, ln, "")
+		docObjs, docErrs := p.decode(file, tree, ln, "")
 		errs = append(errs, docErrs.At(file, 0, "")...)
 		for _, o := range docObjs {
 			line := ln.at()
@@ -122,7 +122,7 @@ func cleanYAMLError(err error) string {
 // Decode decodes one object from an already-decoded JSON tree, such as a
 // Kubernetes unstructured object. Field errors carry no file or line.
 func (p *Parser) Decode(doc map[string]any) (*config.Object, config.ErrorList) {
-	objs, errs := p.decode(deepCopyJSON(doc), nil, "")
+	objs, errs := p.decode("", deepCopyJSON(doc), nil, "")
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -136,7 +136,7 @@ var envelopeFields = []string{"apiVersion", "kind", "metadata", "spec", "status"
 
 // decode turns one document (an object or a v1 List of objects) into
 // objects. path prefixes field paths for list items.
-func (p *Parser) decode(tree any, ln *lines, path string) ([]*config.Object, config.ErrorList) {
+func (p *Parser) decode(file string, tree any, ln *lines, path string) ([]*config.Object, config.ErrorList) {
 	doc, ok := tree.(map[string]any)
 	if !ok {
 		return nil, config.ErrorList{{Line: ln.at(), Field: path,
@@ -145,16 +145,16 @@ func (p *Parser) decode(tree any, ln *lines, path string) ([]*config.Object, con
 	apiVersion, _ := doc["apiVersion"].(string)
 	kind, _ := doc["kind"].(string)
 	if apiVersion == "v1" && kind == "List" {
-		return p.decodeList(doc, ln, path)
+		return p.decodeList(file, doc, ln, path)
 	}
-	obj, errs := p.decodeObject(doc, ln, path)
+	obj, errs := p.decodeObject(file, doc, ln, path)
 	if obj == nil {
 		return nil, errs
 	}
 	return []*config.Object{obj}, errs
 }
 
-func (p *Parser) decodeList(doc map[string]any, ln *lines, path string) ([]*config.Object, config.ErrorList) {
+func (p *Parser) decodeList(file string, doc map[string]any, ln *lines, path string) ([]*config.Object, config.ErrorList) {
 	var errs config.ErrorList
 	items, ok := doc["items"].([]any)
 	if !ok && doc["items"] != nil {
@@ -162,15 +162,21 @@ func (p *Parser) decodeList(doc map[string]any, ln *lines, path string) ([]*conf
 	}
 	var objs []*config.Object
 	for i, item := range items {
-		o, e := p.decode(item, ln.child("items").item(i), fmt.Sprintf("%s[%d]", joinPath(path, "items"), i))
+		o, e := p.decode(file, item, ln.child("items").item(i), fmt.Sprintf("%s[%d]", joinPath(path, "items"), i))
 		objs = append(objs, o...)
 		errs = append(errs, e...)
 	}
 	return objs, errs
 }
 
-func (p *Parser) decodeObject(doc map[string]any, ln *lines, path string) (*config.Object, config.ErrorList) {
+func (p *Parser) decodeObject(file string, doc map[string]any, ln *lines, path string) (*config.Object, config.ErrorList) {
 	c := &checker{}
+	if ln != nil {
+		c.pos = map[string]int{}
+		for _, key := range sortedKeys(doc) {
+			c.at(joinPath(path, key), ln.child(key))
+		}
+	}
 	fail := func(field, format string, args ...any) {
 		c.fail(joinPath(path, field), ln.child(strings.SplitN(field, ".", 2)[0]), format, args...)
 	}
@@ -201,7 +207,7 @@ func (p *Parser) decodeObject(doc map[string]any, ln *lines, path string) (*conf
 			field = "apiVersion"
 		}
 		fail(field, "%v", err)
-		return nil, c.errs
+		return nil, c.errs.At("", 0, p.looseKey(kind, doc["metadata"]))
 	}
 	obj := &config.Object{Meta: config.Meta{GVK: gvk}}
 	p.metadata(c, obj, k, doc["metadata"], ln.child("metadata"), joinPath(path, "metadata"))
@@ -224,7 +230,31 @@ func (p *Parser) decodeObject(doc map[string]any, ln *lines, path string) (*conf
 	if len(c.errs) > 0 {
 		return nil, c.errs.At("", 0, key)
 	}
+	if c.pos != nil {
+		// Field paths of list items carry the list's prefix; the origin
+		// speaks of the object's own paths.
+		fields := make(map[string]int, len(c.pos))
+		for f, l := range c.pos {
+			fields[strings.TrimPrefix(strings.TrimPrefix(f, path), ".")] = l
+		}
+		obj.Origin = config.NewOrigin(file, ln.at(), fields)
+	}
 	return obj, nil
+}
+
+// looseKey names an object whose kind did not resolve, as far as its
+// document says, so that errors about it still say which object it is.
+func (p *Parser) looseKey(kind string, metadata any) string {
+	md, _ := metadata.(map[string]any)
+	name, _ := md["name"].(string)
+	if name == "" {
+		return ""
+	}
+	ns, _ := md["namespace"].(string)
+	if ns == "" {
+		ns = p.ns
+	}
+	return config.Key{GroupKind: config.GroupKind{Kind: kind}, Namespace: ns, Name: name}.String()
 }
 
 var metadataFields = []string{"name", "namespace", "labels", "annotations", "resourceVersion", "generation", "uid", "creationTimestamp"}
@@ -240,6 +270,7 @@ func (p *Parser) metadata(c *checker, obj *config.Object, k config.Kind, raw any
 		return
 	}
 	for _, key := range sortedKeys(md) {
+		c.at(joinPath(path, key), ln.child(key))
 		if !contains(metadataFields, key) && !contains(metadataIgnored, key) {
 			hint := ""
 			if key == "generateName" {
@@ -301,6 +332,7 @@ func stringMap(c *checker, raw any, ln *lines, path string) map[string]string {
 	}
 	out := make(map[string]string, len(m))
 	for _, k := range sortedKeys(m) {
+		c.at(fmt.Sprintf("%s[%q]", path, k), ln.child(k))
 		s, ok := m[k].(string)
 		if !ok {
 			c.fail(fmt.Sprintf("%s[%q]", path, k), ln.child(k), "expected a string, got %s (quote it)", describe(m[k]))

@@ -202,3 +202,36 @@ func TestDecode(t *testing.T) {
 		t.Fatalf("round trip: %v %v", back, errs)
 	}
 }
+
+func TestOrigin(t *testing.T) {
+	in := "# comment\n" + vsHeader + "  labels: {app: r}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews}\n      weight: 100\n---\n" +
+		"apiVersion: v1\nkind: List\nitems:\n- apiVersion: networking.istio.io/v1\n  kind: Gateway\n  metadata: {name: g}\n  spec:\n    servers: []\n"
+	objs, errs := newParser(t).Parse("f.yaml", []byte(in))
+	if len(errs) > 0 || len(objs) != 2 {
+		t.Fatalf("%v %v", objs, errs)
+	}
+	o := objs[0].Origin
+	tests := map[string]int{
+		"":                                  2,
+		`metadata.labels["app"]`:            6,
+		"spec.hosts[0]":                     8,
+		"spec.http[0].route[0].weight":      12,
+		"spec.http[0].route[0].destination": 11,
+		"spec.http[0].timeout":              10, // not written: the http[0] item
+	}
+	for field, want := range tests {
+		if got := o.LineOf(field); got != want {
+			t.Errorf("LineOf(%q) = %d, want %d", field, got, want)
+		}
+	}
+	if o.File != "f.yaml" {
+		t.Errorf("file %q", o.File)
+	}
+	if g := objs[1].Origin; g.Line != 17 || g.LineOf("spec.servers") != 21 {
+		t.Errorf("list item origin: line %d, spec.servers %d", g.Line, g.LineOf("spec.servers"))
+	}
+	d, _ := newParser(t).Decode(map[string]any{"apiVersion": "networking.istio.io/v1", "kind": "Gateway", "metadata": map[string]any{"name": "g"}})
+	if d.Origin != nil {
+		t.Error("a decoded map has no origin")
+	}
+}

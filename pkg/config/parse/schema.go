@@ -20,6 +20,15 @@ import (
 // accepts (Go-style durations rewritten to seconds, NaN/Inf as strings).
 type checker struct {
 	errs config.ErrorList
+	// pos records the line of every field path walked; nil when the input
+	// has no lines (Decode).
+	pos map[string]int
+}
+
+func (c *checker) at(path string, ln *lines) {
+	if c.pos != nil && ln != nil {
+		c.pos[path] = ln.at()
+	}
 }
 
 func (c *checker) fail(path string, ln *lines, format string, args ...any) {
@@ -142,6 +151,7 @@ func (c *checker) message(md protoreflect.MessageDescriptor, v any, ln *lines, p
 	for _, key := range sortedKeys(obj) {
 		val := obj[key]
 		fpath := joinPath(path, key)
+		c.at(fpath, ln.child(key))
 		fd := fields.ByJSONName(key)
 		if fd == nil {
 			fd = fields.ByTextName(key)
@@ -149,6 +159,12 @@ func (c *checker) message(md protoreflect.MessageDescriptor, v any, ln *lines, p
 		if fd == nil {
 			c.fail(fpath, ln.child(key), "unknown field %q%s", key, suggest(key, fields))
 			continue
+		}
+		if key != fd.JSONName() {
+			// Written under its proto name: later checks name the field
+			// by its JSON name.
+			fpath = joinPath(path, fd.JSONName())
+			c.at(fpath, ln.child(key))
 		}
 		if val == nil {
 			continue
@@ -173,7 +189,9 @@ func (c *checker) field(fd protoreflect.FieldDescriptor, v any, ln *lines, path 
 			return v
 		}
 		for i, e := range list {
-			list[i] = c.single(fd, e, ln.item(i), fmt.Sprintf("%s[%d]", path, i))
+			ipath := fmt.Sprintf("%s[%d]", path, i)
+			c.at(ipath, ln.item(i))
+			list[i] = c.single(fd, e, ln.item(i), ipath)
 		}
 		return list
 	case fd.IsMap():
@@ -183,7 +201,8 @@ func (c *checker) field(fd protoreflect.FieldDescriptor, v any, ln *lines, path 
 			return v
 		}
 		for _, k := range sortedKeys(m) {
-			kpath := fmt.Sprintf("%s[%q]", path, k)
+			kpath := mapKeyPath(path, fd.MapKey().Kind(), k)
+			c.at(kpath, ln.child(k))
 			c.mapKey(fd.MapKey(), k, ln.child(k), kpath)
 			m[k] = c.single(fd.MapValue(), m[k], ln.child(k), kpath)
 		}
@@ -391,4 +410,13 @@ func distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// mapKeyPath formats a map entry's path: string keys quoted (`labels["app"]`),
+// numeric and boolean keys bare (`portLevelMtls[8080]`).
+func mapKeyPath(path string, kind protoreflect.Kind, key string) string {
+	if kind == protoreflect.StringKind {
+		return fmt.Sprintf("%s[%q]", path, key)
+	}
+	return fmt.Sprintf("%s[%s]", path, key)
 }

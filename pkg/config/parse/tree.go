@@ -133,6 +133,9 @@ func (b *treeBuilder) mapping(n *yaml.Node, ln *lines) (any, *lines, error) {
 			return nil, nil, err
 		}
 		out[k.Value] = val
+		// A field is where its key is written; a nested value may start on
+		// the next line.
+		cl.line = k.Line + b.offset
 		ln.children[k.Value] = cl
 	}
 	// Merge keys ("<<: *base") add the keys the mapping does not set itself.
