@@ -11,6 +11,7 @@ set -euo pipefail
 DEBIAN_PACKAGES=(
 	etcd-server       # etcd for pkg/kube/testenv
 	protobuf-compiler # protoc
+	libprotobuf-dev   # the well-known .proto files protoc includes
 	redis-server      # a real Redis for tests
 )
 
