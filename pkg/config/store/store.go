@@ -59,16 +59,22 @@ type Event struct {
 	Old    *config.Object
 }
 
-// Handler receives events. A store calls its handlers from one goroutine,
-// in the order the changes happened, and never concurrently with itself; a
-// handler must not block for long and must not call the store's write
-// methods synchronously.
+// Handler receives events. A store never calls a handler concurrently with
+// itself and delivers the events of one kind in the order the changes
+// happened (events of different kinds may interleave). A handler must not
+// block for long and must not call the store's write methods synchronously.
+// Objects in events are shared between handlers: never modify them.
 type Handler func(Event)
 
 // Store holds configuration objects of a fixed set of kinds.
 //
-// Every method is safe for concurrent use. Objects returned are shared with
-// the store's other readers: callers must not modify them (use DeepCopy).
+// Every method is safe for concurrent use. Objects returned by Get, List,
+// Create and Update are the caller's own copies; objects passed in are
+// copied, so the caller may reuse them.
+//
+// Writes are read-your-writes: once a write returns, Get and List reflect
+// it. An Update whose labels, annotations and spec equal the stored ones is
+// a no-op: the resource version is kept and no event is sent.
 type Store interface {
 	// Kinds lists the kinds held.
 	Kinds() []config.Kind
