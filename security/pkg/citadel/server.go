@@ -1,0 +1,45 @@
+package citadel
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/sailmesh/sail/pkg/lifecycle"
+)
+
+// Server is one citadel process.
+type Server struct {
+	opts Options
+	proc *lifecycle.Process
+}
+
+// New validates opts and builds a Server without binding any port. A nil
+// logger discards records.
+func New(opts Options, logger *slog.Logger) (*Server, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	proc, err := lifecycle.New("citadel", opts.Admin, logger)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{opts: opts, proc: proc}, nil
+}
+
+// startup lists what Run does, in order, once the admin server is up.
+// Later issues add "ca keys", "workload secrets" and "csr api" here.
+func (s *Server) startup() []lifecycle.Step {
+	return nil
+}
+
+// Run serves the admin endpoints, runs the start-up steps, reports ready
+// and serves until ctx is done; see lifecycle.Process.Run.
+func (s *Server) Run(ctx context.Context) error {
+	return s.proc.Run(ctx, s.startup(), "citadel started; serving admin endpoints only; certificate signing is not implemented yet")
+}
+
+// AdminAddr returns the admin server's address, with the real port once
+// Run has bound it.
+func (s *Server) AdminAddr() string {
+	return s.proc.AdminAddr()
+}
