@@ -1,5 +1,6 @@
 package validation
 
+//lint:file-ignore SA1019 Istio 1.1 users still write these deprecated fields, so validation must check them.
 import (
 	"errors"
 	"fmt"
