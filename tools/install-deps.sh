@@ -13,6 +13,7 @@ DEBIAN_PACKAGES=(
 	protobuf-compiler # protoc
 	libprotobuf-dev   # the well-known .proto files protoc includes
 	redis-server      # a real Redis for tests
+	iptables          # proxy/pkg/iptables namespace tests (iptables-restore, iptables-save)
 )
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -16,7 +16,7 @@ func main() { os.Exit(cli.Main(newCommand())) }
 
 func newCommand() *cobra.Command {
 	opts := sidecar.DefaultOptions()
-	return cli.NewRoot(cli.Command{
+	root := cli.NewRoot(cli.Command{
 		Name:  "sail-proxy",
 		Short: "Sail proxy: the sidecar that carries and secures workload traffic",
 		Long: `sail-proxy is the sidecar that runs beside every workload. It will take its
@@ -38,4 +38,6 @@ scrape /metrics on the admin port.`,
 			return s.Run(ctx)
 		},
 	})
+	root.AddCommand(newIptablesCommand())
+	return root
 }
