@@ -30,6 +30,9 @@ BINARIES := \
 # Test flags: -race always; TEST_FLAGS adds more (e.g. -run, -v).
 TEST_FLAGS ?=
 FUZZ_TIME  ?= 60s
+# Go minimizes each new interesting input for up to 60 s by default, which
+# starves exploration in short runs.
+FUZZ_MINIMIZE ?= 5s
 
 .PHONY: build
 build: ## Build all binaries into bin/.
@@ -78,7 +81,7 @@ fuzz: ## Run every fuzz target for FUZZ_TIME each (not part of CI).
 	@for spec in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs grep -H '^func Fuzz' | sed -E 's#^\./([^:]*)/[^/]*:func (Fuzz[A-Za-z0-9_]*).*#\1:\2#' | sort -u); do \
 		dir=$${spec%%:*}; fn=$${spec##*:}; \
 		echo "== $$fn in ./$$dir"; \
-		$(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=$(FUZZ_TIME) ./$$dir; \
+		$(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=$(FUZZ_TIME) -fuzzminimizetime=$(FUZZ_MINIMIZE) ./$$dir; \
 	done
 
 .PHONY: clean
