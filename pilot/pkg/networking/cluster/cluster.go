@@ -79,7 +79,7 @@ func Build(in Inputs, proxy *model.Proxy) ([]*clusterv3.Cluster, error) {
 // outbound builds a service's default and subset clusters for each port
 // (UDP ports have none, as in Istio 1.1).
 func outbound(in Inputs, svc *model.Service) []*built {
-	dr := endpoint.RuleFor(in.DestinationRules, svc.Hostname, svc.Namespace)
+	dr := model.DestinationRuleFor(in.DestinationRules, svc.Hostname, svc.Namespace)
 	var out []*built
 	for _, port := range svc.Ports {
 		if port.Protocol == model.UDP {

@@ -4,7 +4,7 @@
 //
 // Subsets are resolved here, in Pilot: the assignment of
 // "outbound|9080|v2|reviews..." lists only the instances whose labels match
-// subset v2 of the DestinationRule chosen for reviews (see RuleFor), so the
+// subset v2 of the DestinationRule chosen for reviews (see model.DestinationRuleFor), so the
 // proxy never needs Envoy's own subset load balancer.
 //
 // Inputs are explicit and read-only: a registry view and the

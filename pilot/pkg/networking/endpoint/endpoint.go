@@ -58,7 +58,7 @@ func Build(in Inputs, clusterName string) (*endpointv3.ClusterLoadAssignment, er
 	}
 	var selector map[string]string
 	if subset != "" {
-		ss := SubsetOf(RuleFor(in.DestinationRules, host, svc.Namespace), subset)
+		ss := SubsetOf(model.DestinationRuleFor(in.DestinationRules, host, svc.Namespace), subset)
 		if ss == nil {
 			return empty, nil
 		}

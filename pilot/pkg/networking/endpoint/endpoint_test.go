@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	endpointv3 "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -265,43 +264,5 @@ func TestParseLocality(t *testing.T) {
 	}
 	if ParseLocality("") != nil {
 		t.Error(`ParseLocality("") is not nil`)
-	}
-}
-
-func TestRuleFor(t *testing.T) {
-	dr := func(ns, name, host string, created time.Time) *config.Object {
-		return &config.Object{Meta: config.Meta{Name: name, Namespace: ns, CreationTimestamp: created},
-			Spec: &networking.DestinationRule{Host: host}}
-	}
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	wild := dr("default", "wild", "*.default.svc.cluster.local", t0)
-	wider := dr("default", "wider", "*.svc.cluster.local", t0)
-	short := dr("default", "short", "reviews", t0.Add(time.Hour))
-	other := dr("other", "other", reviewsHost, t0)
-	older := dr("default", "older", reviewsHost, t0)
-	for _, tc := range []struct {
-		name  string
-		rules []*config.Object
-		want  *config.Object
-	}{
-		{"none", nil, nil},
-		{"short name resolved in its namespace", []*config.Object{short}, short},
-		{"short name in another namespace", []*config.Object{dr("other", "x", "reviews", t0)}, nil},
-		{"exact beats wildcard", []*config.Object{wild, short}, short},
-		{"longer wildcard wins", []*config.Object{wider, wild}, wild},
-		{"service namespace wins", []*config.Object{other, short}, short},
-		{"oldest wins", []*config.Object{short, older}, older},
-		{"not a DestinationRule", []*config.Object{{Spec: &networking.ServiceEntry{}}}, nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := RuleFor(tc.rules, reviewsHost, "default")
-			var want *networking.DestinationRule
-			if tc.want != nil {
-				want = tc.want.Spec.(*networking.DestinationRule)
-			}
-			if got != want {
-				t.Errorf("RuleFor = %v, want %v", got, want)
-			}
-		})
 	}
 }
