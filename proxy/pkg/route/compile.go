@@ -1,5 +1,6 @@
 package route
 
+//lint:file-ignore SA1019 the proxy must accept every form of route config a control plane may send, deprecated fields included.
 import (
 	"errors"
 	"fmt"

@@ -35,10 +35,6 @@ type Inputs struct {
 	Mesh mesh.Config
 }
 
-func (in Inputs) endpoints() endpoint.Inputs {
-	return endpoint.Inputs{Registry: in.Registry, DestinationRules: in.DestinationRules}
-}
-
 // connectTimeout is the proxies' default connect timeout, else the
 // mesh's, else DefaultConnectTimeout.
 func (in Inputs) connectTimeout() time.Duration {

@@ -1,5 +1,6 @@
 package route
 
+//lint:file-ignore SA1019 Istio 1.1 users still write these deprecated fields, so Pilot must translate them.
 import (
 	"maps"
 	"math"

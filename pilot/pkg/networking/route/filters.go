@@ -1,5 +1,6 @@
 package route
 
+//lint:file-ignore SA1019 Istio 1.1 users still write these deprecated fields, so Pilot must translate them.
 import (
 	"strconv"
 	"strings"
@@ -131,10 +132,8 @@ func stringMatcher(in *networking.StringMatch) *matcherv3.StringMatcher {
 	return nil
 }
 
-// regex is an RE2 regex matcher.
+// regex is a regex matcher; Envoy's engine is RE2 unless set otherwise
+// (the explicit google_re2 engine field is deprecated).
 func regex(re string) *matcherv3.RegexMatcher {
-	return &matcherv3.RegexMatcher{
-		EngineType: &matcherv3.RegexMatcher_GoogleRe2{GoogleRe2: &matcherv3.RegexMatcher_GoogleRE2{}},
-		Regex:      re,
-	}
+	return &matcherv3.RegexMatcher{Regex: re}
 }
