@@ -2,13 +2,13 @@ package iptables_test
 
 import (
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/spf13/pflag"
 
+	"github.com/sailmesh/sail/pkg/golden"
 	"github.com/sailmesh/sail/proxy/pkg/iptables"
 )
 
@@ -43,19 +43,7 @@ func TestRulesGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(plan.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got := plan.String(); got != string(want) {
-				t.Errorf("rules differ from %s (run with -update if intended):\ngot:\n%s\nwant:\n%s", golden, got, want)
-			}
+			golden.Compare(t, filepath.Join("testdata", tt.name+".golden"), *update, []byte(plan.String()))
 		})
 	}
 }

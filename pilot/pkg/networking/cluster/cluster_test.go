@@ -2,11 +2,8 @@ package cluster
 
 //lint:file-ignore SA1019 Istio 1.1 users still write these deprecated fields, so Pilot must translate them.
 import (
-	"bytes"
 	"cmp"
-	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -14,7 +11,6 @@ import (
 
 	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	upstreamhttp "github.com/envoyproxy/go-control-plane/envoy/extensions/upstreams/http/v3"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 	networking "istio.io/api/networking/v1alpha3"
@@ -22,48 +18,16 @@ import (
 	"github.com/sailmesh/sail/pilot/pkg/model"
 	"github.com/sailmesh/sail/pkg/config"
 	"github.com/sailmesh/sail/pkg/config/mesh"
+	"github.com/sailmesh/sail/pkg/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
-// golden compares clusters, as sorted and indented JSON, with
+// checkGolden compares clusters, as sorted and indented JSON, with
 // testdata/<name>.json.
-func golden(t *testing.T, name string, clusters []*clusterv3.Cluster) {
+func checkGolden(t *testing.T, name string, clusters []*clusterv3.Cluster) {
 	t.Helper()
-	var all []any
-	for _, c := range clusters {
-		b, err := protojson.Marshal(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var v any
-		if err := json.Unmarshal(b, &v); err != nil {
-			t.Fatal(err)
-		}
-		all = append(all, v)
-	}
-	got, err := json.MarshalIndent(all, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	path := filepath.Join("testdata", name+".json")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the generated clusters (run go test -update and review the diff):\n%s", path, got)
-	}
+	golden.Compare(t, filepath.Join("testdata", name+".json"), *update, golden.ProtoJSONList(t, clusters))
 }
 
 func build(t *testing.T, rules []*config.Object, proxy *model.Proxy) []*clusterv3.Cluster {
@@ -101,7 +65,7 @@ func TestGolden(t *testing.T) {
 		{"every-field", everyField()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			golden(t, tc.name, build(t, tc.rules, productpageProxy()))
+			checkGolden(t, tc.name, build(t, tc.rules, productpageProxy()))
 		})
 	}
 }

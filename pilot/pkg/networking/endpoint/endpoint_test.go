@@ -1,23 +1,20 @@
 package endpoint
 
 import (
-	"bytes"
 	"cmp"
-	"encoding/json"
 	"errors"
 	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	endpointv3 "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
-	"google.golang.org/protobuf/encoding/protojson"
 	networking "istio.io/api/networking/v1alpha3"
 
 	"github.com/sailmesh/sail/pilot/pkg/model"
 	"github.com/sailmesh/sail/pkg/config"
+	"github.com/sailmesh/sail/pkg/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -149,36 +146,8 @@ func TestGolden(t *testing.T) {
 		{"reviews-default", "outbound|9080||" + reviewsHost},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			b, err := protojson.Marshal(build(t, bookinfo(nil), tc.cluster))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var v any
-			if err := json.Unmarshal(b, &v); err != nil {
-				t.Fatal(err)
-			}
-			got, err := json.MarshalIndent(v, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", tc.file+".json")
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs (run go test -update and review the diff):\n%s", path, got)
-			}
+			got := golden.ProtoJSON(t, build(t, bookinfo(nil), tc.cluster))
+			golden.Compare(t, filepath.Join("testdata", tc.file+".json"), *update, got)
 		})
 	}
 }

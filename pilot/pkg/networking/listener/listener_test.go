@@ -2,10 +2,8 @@ package listener
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,45 +17,16 @@ import (
 
 	"github.com/sailmesh/sail/pilot/pkg/model"
 	"github.com/sailmesh/sail/pkg/config/mesh"
+	"github.com/sailmesh/sail/pkg/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
-// golden compares listeners, as sorted and indented JSON, with
+// checkGolden compares listeners, as sorted and indented JSON, with
 // testdata/<name>.json.
-func golden(t *testing.T, name string, listeners []*listenerv3.Listener) {
+func checkGolden(t *testing.T, name string, listeners []*listenerv3.Listener) {
 	t.Helper()
-	var all []any
-	for _, l := range listeners {
-		b, err := protojson.Marshal(l)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var v any
-		if err := json.Unmarshal(b, &v); err != nil {
-			t.Fatal(err)
-		}
-		all = append(all, v)
-	}
-	got, err := json.MarshalIndent(all, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	path := filepath.Join("testdata", name+".json")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the generated listeners (run go test -update and review the diff):\n%s", path, got)
-	}
+	golden.Compare(t, filepath.Join("testdata", name+".json"), *update, golden.ProtoJSONList(t, listeners))
 }
 
 // validateDeep runs ValidateAll on m and on every message packed in an Any
@@ -195,7 +164,7 @@ func TestBuildSidecarGolden(t *testing.T) {
 			if tc.only != "" {
 				ls = []*listenerv3.Listener{byName(t, ls, tc.only)}
 			}
-			golden(t, tc.name, ls)
+			checkGolden(t, tc.name, ls)
 		})
 	}
 }

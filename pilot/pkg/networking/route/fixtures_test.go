@@ -1,21 +1,19 @@
 package route
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
-	"google.golang.org/protobuf/encoding/protojson"
 	networking "istio.io/api/networking/v1alpha3"
 
 	"github.com/sailmesh/sail/pilot/pkg/model"
 	"github.com/sailmesh/sail/pkg/config"
 	"github.com/sailmesh/sail/pkg/config/mesh"
 	"github.com/sailmesh/sail/pkg/config/parse"
+	"github.com/sailmesh/sail/pkg/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -107,37 +105,8 @@ func vhostOf(t *testing.T, rc *routev3.RouteConfiguration, name string) *routev3
 	return nil
 }
 
-// golden compares rc, as indented JSON, with testdata/<name>.json.
-func golden(t *testing.T, name string, rc *routev3.RouteConfiguration) {
+// checkGolden compares rc, as indented JSON, with testdata/<name>.json.
+func checkGolden(t *testing.T, name string, rc *routev3.RouteConfiguration) {
 	t.Helper()
-	b, err := protojson.Marshal(rc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
-		t.Fatal(err)
-	}
-	got, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	path := filepath.Join("testdata", name+".json")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the generated routes (run go test -update and review the diff):\n%s", path, got)
-	}
+	golden.Compare(t, filepath.Join("testdata", name+".json"), *update, golden.ProtoJSON(t, rc))
 }

@@ -35,7 +35,7 @@ func TestGoldenBookInfo(t *testing.T) {
 				vss = load(t, tt.files...)
 			}
 			rc := build(t, Inputs{VirtualServices: vss, DestinationRules: rules}, productpageProxy())
-			golden(t, tt.name, rc)
+			checkGolden(t, tt.name, rc)
 		})
 	}
 }
