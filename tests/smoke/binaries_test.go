@@ -33,13 +33,20 @@ type binary struct {
 	// addrFlags are the flags of a server binary that take a listen
 	// address; the test points them all at 127.0.0.1:0. Empty for CLIs.
 	addrFlags []string
+	// dirFlags are flags of a server binary that need a directory; the
+	// test gives each an empty temporary one.
+	dirFlags []string
+	// helpSays is what a server's --help must say about what the build
+	// serves; empty means it serves only the admin endpoints.
+	helpSays string
 }
 
 func (b binary) server() bool { return len(b.addrFlags) > 0 }
 
 func binaries() []binary {
 	return []binary{
-		{name: "pilot-discovery", pkg: "./pilot/cmd/pilot-discovery", addrFlags: []string{"--monitoring-addr", "--http-addr", "--grpc-addr"}},
+		{name: "pilot-discovery", pkg: "./pilot/cmd/pilot-discovery", addrFlags: []string{"--monitoring-addr", "--http-addr", "--grpc-addr"},
+			dirFlags: []string{"--config-dir"}, helpSays: "This build serves Envoy xDS v3 (ADS)"},
 		{name: "mixs", pkg: "./mixer/cmd/mixs", addrFlags: []string{"--monitoring-addr", "--grpc-addr"}},
 		{name: "mixc", pkg: "./mixer/cmd/mixc"},
 		{name: "citadel", pkg: "./security/cmd/citadel", addrFlags: []string{"--monitoring-addr", "--grpc-addr"}},
@@ -67,7 +74,11 @@ func TestBinaries(t *testing.T) {
 				if !strings.Contains(out, b.name) {
 					t.Errorf("--help does not mention %s:\n%s", b.name, out)
 				}
-				if b.server() && !strings.Contains(out, "This build serves only the admin endpoints") {
+				says := b.helpSays
+				if says == "" {
+					says = "This build serves only the admin endpoints"
+				}
+				if b.server() && !strings.Contains(out, says) {
 					t.Errorf("--help does not say what this build serves:\n%s", out)
 				}
 			})
@@ -95,7 +106,7 @@ func TestBinaries(t *testing.T) {
 				}
 			})
 			if b.server() {
-				t.Run("serve and stop", func(t *testing.T) { serveAndStop(t, bin, b.addrFlags) })
+				t.Run("serve and stop", func(t *testing.T) { serveAndStop(t, bin, b.addrFlags, b.dirFlags) })
 			}
 		})
 	}
@@ -189,10 +200,13 @@ func runExpect(t *testing.T, bin string, wantCode int, args ...string) string {
 
 // serveAndStop starts a server binary on free ports, waits for its admin
 // endpoints, then sends SIGTERM and expects a clean exit.
-func serveAndStop(t *testing.T, bin string, addrFlags []string) {
+func serveAndStop(t *testing.T, bin string, addrFlags, dirFlags []string) {
 	args := []string{"--log-format=json"}
 	for _, f := range addrFlags {
 		args = append(args, f+"=127.0.0.1:0")
+	}
+	for _, f := range dirFlags {
+		args = append(args, f+"="+t.TempDir())
 	}
 	logs := &logWatcher{addr: make(chan string, 1)}
 	cmd := exec.Command(bin, args...)

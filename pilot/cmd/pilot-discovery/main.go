@@ -22,12 +22,19 @@ func newCommand() *cobra.Command {
 		Long: `pilot-discovery is Pilot, the server that turns the mesh's services and
 routing rules into xDS configuration for every Sail proxy.
 
-This build serves only the admin endpoints (/metrics, /healthz, /readyz,
-/version, and /debug/pprof/ with --enable-pprof) on --monitoring-addr.
-xDS serving on --grpc-addr (15010) and the HTTP debug endpoints on
---http-addr (8080) are not implemented yet; the flags are accepted so that
-deployments can set them now. Set --monitoring-addr to :15014 to let
-Prometheus scrape from other hosts.`,
+This build serves Envoy xDS v3 (ADS) to sidecars on --grpc-addr (15010):
+clusters, endpoints, listeners and routes built from the ServiceEntry,
+WorkloadEntry, VirtualService and DestinationRule files in --config-dir,
+which is watched for changes and is required for now. Changes are pushed
+to connected proxies after a short debounce. It also serves the admin
+endpoints (/metrics, /healthz, /readyz, /version, and /debug/pprof/ with
+--enable-pprof) on --monitoring-addr; set it to :15014 to let Prometheus
+scrape from other hosts.
+
+Not implemented yet: the Kubernetes registry (--kubeconfig), config from
+Galley, gateways (router proxies), the HTTP debug endpoints on --http-addr
+(8080; the flag is accepted), and xDS metrics beyond the process's own
+/metrics.`,
 		Options: &opts,
 		Run: func(ctx context.Context, logger *slog.Logger) error {
 			s, err := bootstrap.New(opts, logger)

@@ -8,16 +8,25 @@ import (
 	"github.com/sailmesh/sail/pkg/admin"
 )
 
-// Options configures Pilot.
+// ErrNoConfigDir is what Validate reports without --config-dir: it is the
+// only config and service source for now.
+var ErrNoConfigDir = errors.New("--config-dir is required for now: it is the only source of config and services (Kubernetes and Galley come later)")
+
+// Options configure Pilot.
 type Options struct {
 	// Admin is the monitoring server: --monitoring-addr, --enable-pprof.
 	Admin admin.Options
 	// HTTPAddr is the host:port for the HTTP debug endpoints (/debug/adsz,
 	// /debug/configz, ...). Accepted but not served yet.
 	HTTPAddr string
-	// GRPCAddr is the host:port for plaintext xDS gRPC. Accepted but not
-	// served yet.
+	// GRPCAddr is the host:port for plaintext xDS gRPC (ADS).
 	GRPCAddr string
+	// ConfigDir is the directory of config files (VirtualService,
+	// DestinationRule, ServiceEntry, WorkloadEntry, ...), watched for
+	// changes. Required for now.
+	ConfigDir string
+	// MeshFile is the mesh config file; empty means the defaults.
+	MeshFile string
 }
 
 // DefaultOptions returns the standard ports of pilot-discovery on loopback:
@@ -36,14 +45,23 @@ func (o *Options) AttachFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.HTTPAddr, "http-addr", o.HTTPAddr,
 		"host:port for the HTTP debug endpoints (/debug/adsz, /debug/configz, ...) (accepted; not served yet)")
 	fs.StringVar(&o.GRPCAddr, "grpc-addr", o.GRPCAddr,
-		"host:port for plaintext xDS gRPC (accepted; not served yet)")
+		"host:port for plaintext xDS gRPC (ADS)")
+	fs.StringVar(&o.ConfigDir, "config-dir", o.ConfigDir,
+		"directory of config YAML (ServiceEntry, WorkloadEntry, VirtualService, DestinationRule, ...), watched for changes (required for now)")
+	fs.StringVar(&o.MeshFile, "mesh", o.MeshFile,
+		"mesh config file (default: built-in defaults)")
 }
 
 // Validate reports all invalid options at once.
 func (o *Options) Validate() error {
+	var noDir error
+	if o.ConfigDir == "" {
+		noDir = ErrNoConfigDir
+	}
 	return errors.Join(
 		o.Admin.Validate(),
 		admin.ValidateListenAddr("--http-addr", o.HTTPAddr),
 		admin.ValidateListenAddr("--grpc-addr", o.GRPCAddr),
+		noDir,
 	)
 }
