@@ -26,15 +26,18 @@ This build serves Envoy xDS v3 (ADS) to sidecars on --grpc-addr (15010):
 clusters, endpoints, listeners and routes built from the ServiceEntry,
 WorkloadEntry, VirtualService and DestinationRule files in --config-dir,
 which is watched for changes and is required for now. Changes are pushed
-to connected proxies after a short debounce. It also serves the admin
+to connected proxies after a short debounce.
+
+It serves JSON debug pages on --http-addr (8080): /debug/adsz (connected
+proxies, versions sent and ACKed, NACKs), /debug/syncz, /debug/configz,
+/debug/registryz and /debug/config_dump?proxyID=<node ID>. The admin
 endpoints (/metrics, /healthz, /readyz, /version, and /debug/pprof/ with
---enable-pprof) on --monitoring-addr; set it to :15014 to let Prometheus
-scrape from other hosts.
+--enable-pprof) are on --monitoring-addr; /metrics includes xDS pushes,
+push duration, NACKs, connected proxies and convergence time. Set it to
+:15014 to let Prometheus scrape from other hosts.
 
 Not implemented yet: the Kubernetes registry (--kubeconfig), config from
-Galley, gateways (router proxies), the HTTP debug endpoints on --http-addr
-(8080; the flag is accepted), and xDS metrics beyond the process's own
-/metrics.`,
+Galley, and gateways (router proxies).`,
 		Options: &opts,
 		Run: func(ctx context.Context, logger *slog.Logger) error {
 			s, err := bootstrap.New(opts, logger)

@@ -324,13 +324,21 @@ func TestADS(t *testing.T) {
 		t.Errorf("new routes kept version %s", pushed.GetVersionInfo())
 	}
 
-	// A NACK is recorded for the node. Every type is sent again with the
-	// new version; NACK the listeners of that version.
-	if c.last[resource.ListenerType].GetVersionInfo() != pushed.GetVersionInfo() {
-		c.await(10*time.Second, func(r *discoveryv3.DiscoveryResponse) bool {
-			return r.GetTypeUrl() == resource.ListenerType && r.GetVersionInfo() == pushed.GetVersionInfo()
-		})
+	// Every type is sent again with the new version; once all are ACKed
+	// the debug pages and metrics show it.
+	for _, typ := range allTypes {
+		if c.last[typ].GetVersionInfo() != pushed.GetVersionInfo() {
+			c.await(10*time.Second, func(r *discoveryv3.DiscoveryResponse) bool {
+				return r.GetTypeUrl() == typ && r.GetVersionInfo() == pushed.GetVersionInfo()
+			})
+		}
 	}
+	awaitSynced(t, s, productpageNode, pushed.GetVersionInfo())
+	checkDebugPages(t, s, pushed.GetVersionInfo())
+	checkMetrics(t, s)
+
+	// A NACK is recorded for the node: NACK the listeners of the new
+	// version.
 	lastLDS := c.last[resource.ListenerType]
 	c.send(&discoveryv3.DiscoveryRequest{
 		TypeUrl: resource.ListenerType, VersionInfo: lastLDS.GetVersionInfo(), ResponseNonce: lastLDS.GetNonce(),
@@ -346,6 +354,9 @@ func TestADS(t *testing.T) {
 			t.Fatalf("NACK not recorded: %+v", s.XDS().Nacks())
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+	if got := scrape(t, s)[`pilot_xds_nacks_total{type="LDS"}`]; got != 1 {
+		t.Errorf(`pilot_xds_nacks_total{type="LDS"} = %v, want 1`, got)
 	}
 
 	// A proxy reconnecting gets the current config.

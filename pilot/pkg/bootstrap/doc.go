@@ -6,9 +6,11 @@
 // --monitoring-addr), then "mesh config" (--mesh), "config store" (the
 // file store on --config-dir, parsed strictly and validated, synced),
 // "service registry" (ServiceEntry and WorkloadEntry from that store) and
-// "xds" (ADS over plaintext gRPC on --grpc-addr, stopped gracefully when
-// the context ends). Kubernetes, Galley, the HTTP debug server
-// (--http-addr) and xDS metrics are not implemented yet.
+// "xds" (ADS over plaintext gRPC on --grpc-addr, with its Prometheus
+// metrics on the monitoring registry, stopped gracefully when the context
+// ends) and "debug server" (the JSON pages of pilot/pkg/debug on
+// --http-addr, shut down gracefully). Kubernetes and Galley are not
+// implemented yet.
 //
 // It must not import other components (mixer/, security/, galley/, proxy/
 // or istioctl/) or pkg/cli; it shares only api/ and pkg/.

@@ -17,7 +17,7 @@ type Options struct {
 	// Admin is the monitoring server: --monitoring-addr, --enable-pprof.
 	Admin admin.Options
 	// HTTPAddr is the host:port for the HTTP debug endpoints (/debug/adsz,
-	// /debug/configz, ...). Accepted but not served yet.
+	// /debug/syncz, /debug/configz, /debug/registryz, /debug/config_dump).
 	HTTPAddr string
 	// GRPCAddr is the host:port for plaintext xDS gRPC (ADS).
 	GRPCAddr string
@@ -43,7 +43,7 @@ func DefaultOptions() Options {
 func (o *Options) AttachFlags(fs *pflag.FlagSet) {
 	o.Admin.AttachFlags(fs, "monitoring-addr")
 	fs.StringVar(&o.HTTPAddr, "http-addr", o.HTTPAddr,
-		"host:port for the HTTP debug endpoints (/debug/adsz, /debug/configz, ...) (accepted; not served yet)")
+		"host:port for the HTTP debug endpoints (/debug/adsz, /debug/syncz, /debug/configz, /debug/registryz, /debug/config_dump)")
 	fs.StringVar(&o.GRPCAddr, "grpc-addr", o.GRPCAddr,
 		"host:port for plaintext xDS gRPC (ADS)")
 	fs.StringVar(&o.ConfigDir, "config-dir", o.ConfigDir,

@@ -8,6 +8,7 @@ import (
 	"net"
 	"sync"
 
+	"github.com/sailmesh/sail/pilot/pkg/debug"
 	"github.com/sailmesh/sail/pilot/pkg/serviceregistry/serviceentry"
 	"github.com/sailmesh/sail/pilot/pkg/xds"
 	"github.com/sailmesh/sail/pkg/config"
@@ -33,6 +34,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	grpcAddr string
+	httpAddr string
 	// background are the goroutines the steps start; Run waits for them.
 	background sync.WaitGroup
 }
@@ -50,7 +52,7 @@ func New(opts Options, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{opts: opts, logger: logger, proc: proc, grpcAddr: opts.GRPCAddr}, nil
+	return &Server{opts: opts, logger: logger, proc: proc, grpcAddr: opts.GRPCAddr, httpAddr: opts.HTTPAddr}, nil
 }
 
 // startup lists what Run does, in order, once the admin server is up.
@@ -60,6 +62,7 @@ func (s *Server) startup() []lifecycle.Step {
 		{Name: "config store", Run: s.startStore},
 		{Name: "service registry", Run: s.startRegistry},
 		{Name: "xds", Run: s.startXDS},
+		{Name: "debug server", Run: s.startDebug},
 	}
 }
 
@@ -67,7 +70,7 @@ func (s *Server) startup() []lifecycle.Step {
 // and serves until ctx is done; see lifecycle.Process.Run. It returns once
 // everything the steps started has stopped.
 func (s *Server) Run(ctx context.Context) error {
-	err := s.proc.Run(ctx, s.startup(), "pilot-discovery started; serving xDS (ADS) on --grpc-addr")
+	err := s.proc.Run(ctx, s.startup(), "pilot-discovery started; serving xDS (ADS) on --grpc-addr and debug pages on --http-addr")
 	s.background.Wait()
 	return err
 }
@@ -84,6 +87,14 @@ func (s *Server) GRPCAddr() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.grpcAddr
+}
+
+// HTTPAddr returns the debug server's address, with the real port once
+// the "debug server" step has bound it.
+func (s *Server) HTTPAddr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.httpAddr
 }
 
 // XDS returns the xDS server once the "xds" step has run, else nil.
@@ -153,7 +164,11 @@ func (s *Server) startRegistry(ctx context.Context) error {
 }
 
 func (s *Server) startXDS(ctx context.Context) error {
-	x, err := xds.New(s.registry, s.store, s.mesh, xds.Options{Logger: s.logger})
+	metrics, err := xds.NewMetrics(s.proc.Registry())
+	if err != nil {
+		return err
+	}
+	x, err := xds.New(s.registry, s.store, s.mesh, xds.Options{Logger: s.logger, Metrics: metrics})
 	if err != nil {
 		return err
 	}
@@ -173,5 +188,22 @@ func (s *Server) startXDS(ctx context.Context) error {
 		}
 		return err
 	})
+	return nil
+}
+
+func (s *Server) startDebug(ctx context.Context) error {
+	d, err := debug.New(debug.Deps{XDS: s.XDS(), Configs: s.store, Registry: s.registry, Logger: s.logger})
+	if err != nil {
+		return err
+	}
+	lis, err := net.Listen("tcp", s.opts.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("--http-addr: %w", err)
+	}
+	s.mu.Lock()
+	s.httpAddr = lis.Addr().String()
+	s.mu.Unlock()
+	s.logger.Info("serving debug pages", "http", lis.Addr().String())
+	s.goBackground(ctx, "debug server", func(ctx context.Context) error { return d.Serve(ctx, lis) })
 	return nil
 }

@@ -108,19 +108,27 @@ func (res Resources) Snapshot(version string) (*cache.Snapshot, error) {
 	return snap, nil
 }
 
-// equal reports whether snap holds exactly res, resource by resource.
-func (res Resources) equal(snap cache.ResourceSnapshot) bool {
-	for _, typ := range []resource.Type{resource.ClusterType, resource.EndpointType, resource.ListenerType, resource.RouteType} {
-		have := snap.GetResources(typ)
-		want := res[typ]
-		if len(have) != len(want) {
-			return false
+// changedTypes returns, in xDS order, the types whose resources differ
+// between res and snap, resource by resource; a nil snap differs in every
+// type.
+func (res Resources) changedTypes(snap cache.ResourceSnapshot) []resource.Type {
+	var out []resource.Type
+	for _, typ := range dumpTypes {
+		if snap == nil || !sameResources(snap.GetResources(typ), res[typ]) {
+			out = append(out, typ)
 		}
-		for _, r := range want {
-			h, ok := have[cache.GetResourceName(r)]
-			if !ok || !proto.Equal(h, r) {
-				return false
-			}
+	}
+	return out
+}
+
+func sameResources(have map[string]types.Resource, want []types.Resource) bool {
+	if len(have) != len(want) {
+		return false
+	}
+	for _, r := range want {
+		h, ok := have[cache.GetResourceName(r)]
+		if !ok || !proto.Equal(h, r) {
+			return false
 		}
 	}
 	return true

@@ -17,6 +17,7 @@ import (
 	gcplog "github.com/envoyproxy/go-control-plane/pkg/log"
 	"github.com/envoyproxy/go-control-plane/pkg/resource/v3"
 	serverv3 "github.com/envoyproxy/go-control-plane/pkg/server/v3"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -47,6 +48,9 @@ type Options struct {
 	// Logger receives connections, NACKs, listener warnings and
 	// generation failures; nil discards them.
 	Logger *slog.Logger
+	// Metrics receive pushes, push durations, NACKs, connected proxies
+	// and convergence times; nil keeps them unregistered.
+	Metrics *Metrics
 }
 
 // Server serves ADS to proxies from a registry and a config source.
@@ -56,12 +60,18 @@ type Server struct {
 	mesh    mesh.Config
 	opts    Options
 	log     *slog.Logger
+	metrics *Metrics
 	cache   cache.SnapshotCache
 	nacks   nackTable
 	// versions counts the Inputs taken; an Input's Version is its value.
 	versions    atomic.Uint64
 	changed     chan struct{} // room for one signal: changes coalesce
 	cancelWatch func()
+
+	changeMu sync.Mutex
+	// firstChange is when the oldest change not yet taken into an Input
+	// arrived (zero when none): the trigger time of the next push.
+	firstChange time.Time
 
 	// genMu serializes taking Inputs and generating and setting
 	// snapshots, so that an older Input never overwrites a newer one's
@@ -84,6 +94,15 @@ type sentResponse struct{ nonce, version string }
 type node struct {
 	proxy   *model.Proxy
 	streams int
+	since   time.Time
+	// types are the versions sent and ACKed, by type URL.
+	types map[string]*TypeStatus
+	// pending is the push whose convergence is not observed yet: its
+	// version and the time of the change that triggered it.
+	pending struct {
+		version string
+		trigger time.Time
+	}
 }
 
 // New returns a server over reg and configs. It starts following their
@@ -100,12 +119,20 @@ func New(reg model.Registry, configs ConfigSource, meshCfg mesh.Config, opts Opt
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	metrics := opts.Metrics
+	if metrics == nil {
+		var err error
+		if metrics, err = NewMetrics(prometheus.NewRegistry()); err != nil {
+			return nil, err
+		}
+	}
 	s := &Server{
 		reg:     reg,
 		configs: configs,
 		mesh:    meshCfg,
 		opts:    opts,
 		log:     log.With("component", "xds"),
+		metrics: metrics,
 		changed: make(chan struct{}, 1),
 		streams: map[int64]string{},
 		nodes:   map[string]*node{},
@@ -129,6 +156,11 @@ func New(reg model.Registry, configs ConfigSource, meshCfg mesh.Config, opts Opt
 }
 
 func (s *Server) notify() {
+	s.changeMu.Lock()
+	if s.firstChange.IsZero() {
+		s.firstChange = time.Now()
+	}
+	s.changeMu.Unlock()
 	select {
 	case s.changed <- struct{}{}:
 	default:
@@ -195,6 +227,8 @@ func (s *Server) onStreamRequest(streamID int64, req *discoveryv3.DiscoveryReque
 	nodeID := req.GetNode().GetId()
 	if req.GetErrorDetail() != nil {
 		s.onNack(streamID, nodeID, req)
+	} else if req.GetResponseNonce() != "" {
+		s.onAck(streamID, req)
 	}
 	s.mu.Lock()
 	known, ok := s.streams[streamID]
@@ -221,17 +255,18 @@ func (s *Server) onStreamRequest(streamID int64, req *discoveryv3.DiscoveryReque
 	n := s.nodes[nodeID]
 	s.mu.Unlock()
 	if n == nil {
-		if err := s.setSnapshot(nodeID, proxy, s.input); err != nil {
+		if err := s.setSnapshot(nodeID, proxy, s.input, time.Time{}); err != nil {
 			s.log.Error("cannot generate config for proxy", "node", nodeID, "err", err)
 			return status.Errorf(codes.Internal, "generating config for node %q: %v", nodeID, err)
 		}
-		n = &node{proxy: proxy}
+		n = &node{proxy: proxy, since: time.Now(), types: map[string]*TypeStatus{}}
 		s.log.Info("proxy connected", "node", nodeID, "version", s.input.Version)
 	}
 	s.mu.Lock()
 	n.streams++
 	s.nodes[nodeID] = n
 	s.streams[streamID] = nodeID
+	s.metrics.connected.Set(float64(len(s.nodes)))
 	s.mu.Unlock()
 	return nil
 }
@@ -248,6 +283,45 @@ func (s *Server) onStreamResponse(streamID int64, resp *discoveryv3.DiscoveryRes
 		s.sent[streamID] = byType
 	}
 	byType[resp.GetTypeUrl()] = sentResponse{nonce: resp.GetNonce(), version: resp.GetVersionInfo()}
+	if n := s.nodes[s.streams[streamID]]; n != nil {
+		n.typeStatus(resp.GetTypeUrl()).Sent = resp.GetVersionInfo()
+	}
+}
+
+func (n *node) typeStatus(typeURL string) *TypeStatus {
+	ts := n.types[typeURL]
+	if ts == nil {
+		ts = &TypeStatus{}
+		n.types[typeURL] = ts
+	}
+	return ts
+}
+
+// onAck records the version a request without error detail ACKs: the
+// one sent with its nonce. Once the proxy has ACKed every type at its
+// pending push's version, the push's convergence time is observed.
+func (s *Server) onAck(streamID int64, req *discoveryv3.DiscoveryRequest) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	last, ok := s.sent[streamID][req.GetTypeUrl()]
+	if !ok || last.nonce != req.GetResponseNonce() {
+		return // stale nonce
+	}
+	n := s.nodes[s.streams[streamID]]
+	if n == nil {
+		return
+	}
+	n.typeStatus(req.GetTypeUrl()).Acked = last.version
+	if n.pending.version == "" {
+		return
+	}
+	for _, ts := range n.types {
+		if ts.Acked != n.pending.version {
+			return
+		}
+	}
+	s.metrics.convergence.Observe(time.Since(n.pending.trigger).Seconds())
+	n.pending.version = ""
 }
 
 // onNack records a NACK and marks the rejected version as seen, so that
@@ -263,6 +337,7 @@ func (s *Server) onNack(streamID int64, nodeID string, req *discoveryv3.Discover
 		req.VersionInfo = last.version
 	}
 	msg := req.GetErrorDetail().GetMessage()
+	s.metrics.nacks.WithLabelValues(TypeName(req.GetTypeUrl())).Inc()
 	s.nacks.record(nodeID, req.GetTypeUrl(), rejected, msg, time.Now())
 	s.log.Warn("proxy rejected config", "node", nodeID, "type", req.GetTypeUrl(), "version", rejected, "err", msg)
 }
@@ -283,6 +358,7 @@ func (s *Server) onStreamClosed(streamID int64, _ *corev3.Node) {
 	n.streams--
 	if n.streams == 0 {
 		delete(s.nodes, nodeID)
+		s.metrics.connected.Set(float64(len(s.nodes)))
 		s.cache.ClearSnapshot(nodeID)
 		s.log.Info("proxy disconnected", "node", nodeID)
 	}
@@ -326,10 +402,20 @@ func (s *Server) debounce(ctx context.Context) bool {
 }
 
 // push takes a new Input and regenerates every known node's snapshot.
+// Nodes whose snapshot changed wait for their ACKs to observe the
+// convergence time from the change that triggered the push; a newer push
+// replaces an unconverged one.
 func (s *Server) push() {
 	s.genMu.Lock()
 	defer s.genMu.Unlock()
 	start := time.Now()
+	s.changeMu.Lock()
+	trigger := s.firstChange
+	s.firstChange = time.Time{}
+	s.changeMu.Unlock()
+	if trigger.IsZero() {
+		trigger = start
+	}
 	in, err := NewInput(s.versions.Add(1), s.reg, s.configs, s.mesh)
 	if err != nil {
 		// Keep the last Input; the next change retries.
@@ -344,16 +430,21 @@ func (s *Server) push() {
 	}
 	s.mu.Unlock()
 	for id, proxy := range nodes {
-		if err := s.setSnapshot(id, proxy, in); err != nil {
+		if err := s.setSnapshot(id, proxy, in, trigger); err != nil {
 			s.log.Error("proxy keeps its last config: cannot generate config", "node", id, "version", in.Version, "err", err)
 		}
 	}
+	s.metrics.pushDuration.Observe(time.Since(start).Seconds())
 	s.log.Debug("pushed", "version", in.Version, "proxies", len(nodes), "took", time.Since(start))
 }
 
 // setSnapshot generates node's resources from in and sets them as its
-// snapshot, unless they equal the snapshot it has. Callers hold genMu.
-func (s *Server) setSnapshot(nodeID string, proxy *model.Proxy, in *Input) error {
+// snapshot, unless they equal the snapshot it has, and counts the pushes
+// of the types that changed. With a trigger time, a known node awaits its
+// ACKs of the new version to observe the convergence time; it is recorded
+// before the snapshot is set, as the proxy may ACK at once. Callers hold
+// genMu.
+func (s *Server) setSnapshot(nodeID string, proxy *model.Proxy, in *Input, trigger time.Time) error {
 	res, warnings, err := Generate(in, proxy)
 	if err != nil {
 		return err
@@ -361,14 +452,33 @@ func (s *Server) setSnapshot(nodeID string, proxy *model.Proxy, in *Input) error
 	for _, w := range warnings {
 		s.log.Warn("listener conflict", "node", nodeID, "warning", w.String())
 	}
-	if cur, err := s.cache.GetSnapshot(nodeID); err == nil && res.equal(cur) {
+	var cur cache.ResourceSnapshot
+	if c, err := s.cache.GetSnapshot(nodeID); err == nil {
+		cur = c
+	}
+	changed := res.changedTypes(cur)
+	if len(changed) == 0 {
 		return nil
 	}
-	snap, err := res.Snapshot(strconv.FormatUint(in.Version, 10))
+	version := strconv.FormatUint(in.Version, 10)
+	snap, err := res.Snapshot(version)
 	if err != nil {
 		return err
 	}
-	return s.cache.SetSnapshot(context.Background(), nodeID, snap)
+	if !trigger.IsZero() {
+		s.mu.Lock()
+		if n := s.nodes[nodeID]; n != nil {
+			n.pending.version, n.pending.trigger = version, trigger
+		}
+		s.mu.Unlock()
+	}
+	if err := s.cache.SetSnapshot(context.Background(), nodeID, snap); err != nil {
+		return err
+	}
+	for _, typ := range changed {
+		s.metrics.pushes.WithLabelValues(TypeName(typ)).Inc()
+	}
+	return nil
 }
 
 // cacheLogger sends go-control-plane's logs to logger.
