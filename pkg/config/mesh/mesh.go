@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"time"
 
+	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/yaml"
 )
 
@@ -199,18 +200,16 @@ func cleanJSONError(err error) error {
 	return err
 }
 
-var dnsName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
-
 // Validate reports every invalid field, by its YAML name.
 func (c *Config) Validate() error {
 	var errs []error
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
 	}
-	if !dnsName.MatchString(c.TrustDomain) {
+	if len(k8svalidation.IsDNS1123Subdomain(c.TrustDomain)) > 0 {
 		bad("trustDomain", "%q is not a valid DNS name", c.TrustDomain)
 	}
-	if !dnsName.MatchString(c.RootNamespace) {
+	if len(k8svalidation.IsDNS1123Label(c.RootNamespace)) > 0 {
 		bad("rootNamespace", "%q is not a valid namespace name", c.RootNamespace)
 	}
 	switch c.OutboundTrafficPolicy.Mode {

@@ -9,12 +9,11 @@ import (
 	"time"
 
 	"google.golang.org/protobuf/types/known/durationpb"
+	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 )
 
 var (
-	dns1123LabelRe  = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 	wildcardLabelRe = regexp.MustCompile(`^(\*|(\*|\*-)?[a-z0-9]([-a-z0-9]*[a-z0-9])?)$`)
-	qualifiedNameRe = regexp.MustCompile(`^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$`)
 	// headerNameRe is an RFC 7230 token.
 	headerNameRe = regexp.MustCompile("^[!#$%&'*+\\-.^_`|~A-Za-z0-9]+$")
 )
@@ -24,19 +23,11 @@ const (
 	subdomainRule = "lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit, at most 253 characters"
 )
 
-func isDNS1123Label(s string) bool { return len(s) <= 63 && dns1123LabelRe.MatchString(s) }
+// The name rules are Kubernetes' own (apimachinery's util/validation, as the
+// stores use); this package adds messages that say what to write instead.
+func isDNS1123Label(s string) bool { return len(k8svalidation.IsDNS1123Label(s)) == 0 }
 
-func isDNS1123Subdomain(s string) bool {
-	if s == "" || len(s) > 253 {
-		return false
-	}
-	for _, l := range strings.Split(s, ".") {
-		if !dns1123LabelRe.MatchString(l) {
-			return false
-		}
-	}
-	return true
-}
+func isDNS1123Subdomain(s string) bool { return len(k8svalidation.IsDNS1123Subdomain(s)) == 0 }
 
 // labelProblem explains why s is not a DNS-1123 label ("" when it is one).
 func labelProblem(what, s string) string {
@@ -154,7 +145,8 @@ func labelKeyProblem(k string) string {
 		}
 		name = n
 	}
-	if name == "" || len(name) > 63 || !qualifiedNameRe.MatchString(name) {
+	// The prefix is cut off already, so the name part may hold no '/'.
+	if strings.Contains(name, "/") || len(k8svalidation.IsQualifiedName(name)) > 0 {
 		return fmt.Sprintf("label key %q is invalid: the name part must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit", k)
 	}
 	return ""
@@ -164,7 +156,7 @@ func labelValueProblem(k, v string) string {
 	if v == "" {
 		return ""
 	}
-	if len(v) > 63 || !qualifiedNameRe.MatchString(v) {
+	if len(k8svalidation.IsValidLabelValue(v)) > 0 {
 		return fmt.Sprintf("label value %q (key %q) is invalid: use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit", v, k)
 	}
 	return ""
